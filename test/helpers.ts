@@ -38,7 +38,14 @@ export async function putProducts(products: readonly TestProduct[]): Promise<voi
   )
   await env.DB.batch(
     products.map((p) =>
-      statement.bind(p.id, p.name ?? `Product ${p.id}`, p.priceCents, p.stock, p.active === false ? 0 : 1, '2026-01-01T00:00:00.000Z'),
+      statement.bind(
+        p.id,
+        p.name ?? `Product ${p.id}`,
+        p.priceCents,
+        p.stock,
+        p.active === false ? 0 : 1,
+        '2026-01-01T00:00:00.000Z',
+      ),
     ),
   )
 }
@@ -65,7 +72,8 @@ export function roundTrips(res: Response): { d1: number; kv: number } {
   const m = serverTiming(res)
   const d1 = Number(m.d1?.desc)
   const kv = Number(m.kv?.desc)
-  if (!Number.isInteger(d1) || !Number.isInteger(kv)) throw new Error(`no round-trip counts in Server-Timing: ${res.headers.get('Server-Timing')}`)
+  if (!Number.isInteger(d1) || !Number.isInteger(kv))
+    throw new Error(`no round-trip counts in Server-Timing: ${res.headers.get('Server-Timing')}`)
   return { d1, kv }
 }
 
@@ -85,7 +93,12 @@ export async function expectProblem(res: Response, status: number): Promise<Reco
   const type = res.headers.get('Content-Type') ?? ''
   if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}: ${text}`)
   const body = JSON.parse(text) as Record<string, unknown>
-  if (body.status !== status || typeof body.title !== 'string' || typeof body.type !== 'string' || typeof body.detail !== 'string') {
+  if (
+    body.status !== status ||
+    typeof body.title !== 'string' ||
+    typeof body.type !== 'string' ||
+    typeof body.detail !== 'string'
+  ) {
     throw new Error(`not an RFC 9457 problem: ${text}`)
   }
   if (/at .*\(|SQLITE|D1_ERROR|sql/i.test(text)) throw new Error(`problem leaks internals: ${text}`)

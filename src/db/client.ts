@@ -1,7 +1,8 @@
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1'
 import * as schema from './schema'
 
-export type Db = DrizzleD1Database<typeof schema>
+/** drizzle over the request's (metered) D1 binding; `$client` is that binding, for raw batches. */
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database }
 
 export const createDb = (d1: D1Database): Db => drizzle(d1, { schema })
 

@@ -1,4 +1,4 @@
-import { asc, eq, lt, sql } from 'drizzle-orm'
+import { asc, eq, lt } from 'drizzle-orm'
 import type { Order } from '../domain/order'
 import { type Db, jsonList } from './client'
 import { idempotencyKeys, orderLines, orders } from './schema'
@@ -21,37 +21,65 @@ export interface IdempotencyRecordInput {
  * Any failure rolls back every statement.
  */
 export async function insertOrder(db: Db, order: Order, idempotency: IdempotencyRecordInput | null): Promise<void> {
+  // Raw D1 statements: drizzle's batch cannot carry a parameterised `db.run(sql)` (it loses the
+  // statement), and these set-wise statements are plain SQL anyway. `$client` is the request's
+  // metered binding, so the batch still counts as one round trip.
+  const d1 = db.$client
   const lines = jsonList(order.items.map((l) => [l.productId, l.name, l.quantity, l.unitPriceCents, l.lineTotalCents]))
   const decrements = jsonList(order.items.map((l) => [l.productId, l.quantity]))
-  const insertOrderRow = db.insert(orders).values({
-    id: order.id,
-    status: order.status,
-    currency: order.currency,
-    itemCount: order.itemCount,
-    subtotalCents: order.subtotalCents,
-    totalCents: order.totalCents,
-    customerRef: order.customerRef,
-    createdAt: order.createdAt,
-  })
-  const insertLines = db.run(sql`
-    INSERT INTO order_lines (order_id, position, product_id, name, quantity, unit_price_cents, line_total_cents)
-    SELECT ${order.id}, j.key,
-           json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
-           json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
-    FROM json_each(${lines}) AS j`)
-  const decrementStock = db.run(sql`
-    UPDATE products SET stock = stock - d.quantity
-    FROM (SELECT json_extract(value, '$[0]') AS product_id, json_extract(value, '$[1]') AS quantity
-          FROM json_each(${decrements})) AS d
-    WHERE products.id = d.product_id`)
+  const statements = [
+    d1
+      .prepare(
+        `INSERT INTO orders (id, status, currency, item_count, subtotal_cents, total_cents, customer_ref, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        order.id,
+        order.status,
+        order.currency,
+        order.itemCount,
+        order.subtotalCents,
+        order.totalCents,
+        order.customerRef,
+        order.createdAt,
+      ),
+  ]
   if (idempotency) {
-    const insertKey = db
-      .insert(idempotencyKeys)
-      .values({ ...idempotency, orderId: order.id, createdAt: order.createdAt })
-    await db.batch([insertOrderRow, insertKey, insertLines, decrementStock])
-  } else {
-    await db.batch([insertOrderRow, insertLines, decrementStock])
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO idempotency_keys (key, request_hash, order_id, response_status, response_body, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(
+          idempotency.key,
+          idempotency.requestHash,
+          order.id,
+          idempotency.responseStatus,
+          idempotency.responseBody,
+          order.createdAt,
+        ),
+    )
   }
+  statements.push(
+    d1
+      .prepare(
+        `INSERT INTO order_lines (order_id, position, product_id, name, quantity, unit_price_cents, line_total_cents)
+         SELECT ?1, j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+                json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+         FROM json_each(?2) AS j`,
+      )
+      .bind(order.id, lines),
+    d1
+      .prepare(
+        `UPDATE products SET stock = stock - d.quantity
+         FROM (SELECT json_extract(value, '$[0]') AS product_id, json_extract(value, '$[1]') AS quantity
+               FROM json_each(?1)) AS d
+         WHERE products.id = d.product_id`,
+      )
+      .bind(decrements),
+  )
+  await d1.batch(statements)
 }
 
 /** An order and its lines in ONE round trip (a two-statement read batch). */
