@@ -10,9 +10,10 @@ import { cart } from './routes/cart'
 import { health } from './routes/health'
 import { orders } from './routes/orders'
 import { products } from './routes/products'
+import type { AppOptions } from './services/deps'
 
 /** Builds the app: global middleware, route mounts, the one onError and notFound. */
-export function createApp() {
+export function createApp(options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({
     // Every validation failure, whatever the route, becomes the same 400 problem naming each field.
     defaultHook: (result) => {
@@ -27,7 +28,7 @@ export function createApp() {
     },
   })
 
-  app.use('*', observe())
+  app.use('*', observe(options))
   app.use(
     '*',
     bodyLimit({

@@ -3,6 +3,7 @@ import { D1_BUDGETS, REQUEST_ID_PATTERN } from '../config'
 import type { AppEnv } from '../http/types'
 import type { RequestMeter } from '../observability/meter'
 import { createDeps } from '../services/create-deps'
+import type { AppOptions } from '../services/deps'
 
 /**
  * Request identity and accounting, for every request:
@@ -12,13 +13,13 @@ import { createDeps } from '../services/create-deps'
  * - one structured log line per request, and a warning when a route exceeds its D1 budget
  *   (the N+1 detector).
  */
-export function observe(): MiddlewareHandler<AppEnv> {
+export function observe(options: AppOptions = {}): MiddlewareHandler<AppEnv> {
   return async function observe(c, next) {
     const started = Date.now()
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID()
     c.set('requestId', requestId)
-    const deps = createDeps(c.env, (p) => c.executionCtx.waitUntil(p), { requestId })
+    const deps = createDeps(c.env, (p) => c.executionCtx.waitUntil(p), { requestId }, options)
     c.set('deps', deps)
 
     await next()

@@ -1,6 +1,7 @@
 import type { PriceCache } from '../cache/price-cache'
 import type { AppConfig } from '../config'
 import type { Db } from '../db/client'
+import type { PriceEntry } from '../domain/pricing'
 import type { Logger } from '../observability/log'
 import type { RequestMeter } from '../observability/meter'
 
@@ -12,4 +13,14 @@ export interface Deps {
   log: Logger
   meter: RequestMeter
   now: () => Date
+  /** Where cart prices come from: the cache tiers with one D1 query for misses (see prices.ts). */
+  priceSource: PriceSource
+}
+
+/** Reads price entries for a cart's distinct ids; unknown ids are absent from the map. */
+export type PriceSource = (ids: readonly string[], deps: Deps) => Promise<Map<string, PriceEntry>>
+
+export interface AppOptions {
+  /** Replaces the price source; only benchmarks use this (to run the N+1 "before" pricing). */
+  priceSource?: PriceSource
 }

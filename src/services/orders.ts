@@ -5,7 +5,7 @@ import { AppError, type InsufficientStockLine } from '../domain/errors'
 import { confirmOrder, type Order } from '../domain/order'
 import { type CartItem, mergeCartItems } from '../domain/pricing'
 import type { Deps } from './deps'
-import { loadPrices, reloadPrices } from './prices'
+import { reloadPrices } from './prices'
 import { priceOrThrow } from './quote'
 
 export interface CreateOrderInput {
@@ -38,7 +38,7 @@ export async function createOrder(input: CreateOrderInput, deps: Deps): Promise<
   const key = input.idempotencyKey
   const requestHash = key === undefined ? null : await hashRequest(input)
 
-  let prices = await loadPrices(ids, deps)
+  let prices = await deps.priceSource(ids, deps)
   for (let attempt = 1; ; attempt++) {
     let quoteError: unknown
     let order: Order | undefined

@@ -1,12 +1,11 @@
 import { AppError } from '../domain/errors'
 import { type CartItem, mergeCartItems, type PriceEntry, priceCart, type Quote } from '../domain/pricing'
 import type { Deps } from './deps'
-import { loadPrices } from './prices'
 
 /** Prices a cart without buying: at most one D1 round trip (cold), none when the cache is warm. */
 export async function quoteCart(items: readonly CartItem[], deps: Deps): Promise<Quote> {
   const lines = mergeCartItems(items)
-  const prices = await loadPrices(
+  const prices = await deps.priceSource(
     lines.map((l) => l.productId),
     deps,
   )
