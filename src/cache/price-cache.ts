@@ -16,8 +16,10 @@ export interface PriceLookup {
 }
 
 export interface PriceCacheOptions {
-  /** The request's (metered) KV binding: awaited reads and writes. */
+  /** The request's (metered) KV binding: reads and writes awaited in the request path. */
   kv: KVNamespace
+  /** The plain binding for write-backs after the response: they are not request-path work. */
+  deferredKv: KVNamespace
   /** Schedules work after the response (ctx.waitUntil). */
   waitUntil: (promise: Promise<unknown>) => void
   ttlSeconds: number
@@ -88,7 +90,9 @@ export class PriceCache {
 
   private async writeAll(entries: readonly PriceEntry[]): Promise<void> {
     const writes = entries.map((entry) =>
-      this.options.kv.put(priceKey(entry.id), JSON.stringify(entry), { expirationTtl: this.options.ttlSeconds }),
+      this.options.deferredKv.put(priceKey(entry.id), JSON.stringify(entry), {
+        expirationTtl: this.options.ttlSeconds,
+      }),
     )
     const failed = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')
     if (failed.length > 0) {

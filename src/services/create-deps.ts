@@ -23,6 +23,7 @@ export function createDeps(
     db: createDb(meteredD1(env.DB, meter)),
     prices: new PriceCache({
       kv: meteredKV(env.PRICES, meter),
+      deferredKv: env.PRICES,
       waitUntil,
       ttlSeconds: config.priceCacheTtlSeconds,
       timeoutMs: config.kvTimeoutMs,
