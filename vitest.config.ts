@@ -3,6 +3,9 @@ import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
+/** Must match test/helpers.ts ADMIN_TOKEN_FOR_TESTS. */
+const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   const seedSql = readFileSync(path.join(import.meta.dirname, 'src/db/seed.sql'), 'utf8')
@@ -11,7 +14,16 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, TEST_SEED_SQL: seedSql, LOG_LEVEL: 'warn' },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TEST_SEED_SQL: seedSql,
+            LOG_LEVEL: 'warn',
+            // The admin secret of the test runtime (tests that need "no token" pass their own env).
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+          },
+          // A deliberately tiny limiter, so a test can reach a 429 through the real binding without
+          // lowering the top-level (local) limits that every other test runs under.
+          ratelimits: { TEST_STRICT_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 3, period: 60 } } },
         },
       }),
     ],

@@ -10,6 +10,7 @@ export const LIMITS = {
   /** Upper bound on a unit price: 250 lines x 999 x this stays far below 2^53. */
   maxPriceCents: 1_000_000_000,
   maxStock: 1_000_000_000,
+  /** Product names: 1..200 UTF-16 code units, not blank, no control or bidi-override characters. */
   maxNameLength: 200,
   maxCustomerRefLength: 128,
   maxIdempotencyKeyLength: 255,
@@ -38,10 +39,30 @@ export const D1_BUDGETS: Readonly<Record<string, number>> = {
   'POST /api/orders': 2,
   'POST /api/orders/create': 2,
   'GET /api/orders/:id': 1,
+  // Admin writes: one batch (read the previous row, write the new one); the KV refresh is counted apart.
+  'PUT /api/products/:id': 1,
+  'PATCH /api/products/:id': 1,
 }
 
 /** The in-isolate tier in front of KV: bounded, and a few seconds at most. */
 export const MEMORY_TIER = { maxEntries: 10_000, ttlMs: 3_000 } as const
+
+/**
+ * Abuse limits: Workers Rate Limiting bindings declared in `wrangler.toml` (`[[ratelimits]]`, one
+ * per environment, with that environment's limit). The period here must equal the binding's
+ * `simple.period`: it is what a 429 advertises in `Retry-After`. Counters are kept per Cloudflare
+ * location and are approximate; the key is the client address (CF-Connecting-IP).
+ */
+export const RATE_LIMITS = {
+  quote: { binding: 'QUOTE_RATE_LIMITER', periodSeconds: 60 },
+  order: { binding: 'ORDER_RATE_LIMITER', periodSeconds: 60 },
+} as const satisfies Record<string, { binding: keyof Env; periodSeconds: 10 | 60 }>
+
+/** The admin bearer token (Worker secret ADMIN_TOKEN): RFC 6750 token syntax, long enough to resist guessing. */
+export const ADMIN_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]{16,512}=*$/
+
+/** Browsers may cache a CORS preflight answer this long (seconds). */
+export const CORS_MAX_AGE_SECONDS = 600
 
 export interface AppConfig {
   currency: string
@@ -50,6 +71,8 @@ export interface AppConfig {
   priceCacheTtlSeconds: number
   kvTimeoutMs: number
   idempotencyRetentionHours: number
+  /** Origins whose pages may call the public API (CORS); `*` allows any; empty allows none. */
+  corsOrigins: readonly string[]
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
@@ -63,6 +86,7 @@ export interface ConfigVars {
   PRICE_CACHE_TTL_SECONDS?: string
   KV_TIMEOUT_MS?: string
   IDEMPOTENCY_RETENTION_HOURS?: string
+  CORS_ORIGINS?: string
 }
 
 const cache = new WeakMap<object, AppConfig>()
@@ -86,6 +110,7 @@ export function readConfig(env: ConfigVars): AppConfig {
     priceCacheTtlSeconds: positiveInt('PRICE_CACHE_TTL_SECONDS', env.PRICE_CACHE_TTL_SECONDS, 300, 60),
     kvTimeoutMs: positiveInt('KV_TIMEOUT_MS', env.KV_TIMEOUT_MS, 500, 1),
     idempotencyRetentionHours: positiveInt('IDEMPOTENCY_RETENTION_HOURS', env.IDEMPOTENCY_RETENTION_HOURS, 48, 24),
+    corsOrigins: originList('CORS_ORIGINS', env.CORS_ORIGINS),
   }
   cache.set(env, config)
   return config
@@ -96,4 +121,35 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, mi
   const value = Number(raw)
   if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`)
   return value
+}
+
+/**
+ * A comma-separated list of origins (`scheme://host[:port]`, nothing else), or `*`.
+ *
+ * @example
+ * originList('CORS_ORIGINS', 'https://shop.example.com, http://localhost:5173')
+ * // => ['https://shop.example.com', 'http://localhost:5173']
+ */
+function originList(name: string, raw: string | undefined): string[] {
+  const items = (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  for (const item of items) {
+    if (item !== '*' && httpOrigin(item) !== item) {
+      throw new Error(
+        `${name} must list origins like https://shop.example.com (no path, no trailing slash), got "${item}"`,
+      )
+    }
+  }
+  return items
+}
+
+function httpOrigin(value: string): string | null {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
+  } catch {
+    return null
+  }
 }

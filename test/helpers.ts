@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers'
+import { priceKey } from '../src/cache/price-cache'
 
 export const BASE = 'http://order-api.test'
 
@@ -103,4 +104,47 @@ export async function expectProblem(res: Response, status: number): Promise<Reco
   }
   if (/at .*\(|SQLITE|D1_ERROR|sql/i.test(text)) throw new Error(`problem leaks internals: ${text}`)
   return body
+}
+
+/** The ADMIN_TOKEN that vitest.config.ts gives the test runtime. */
+export const ADMIN_TOKEN_FOR_TESTS = 'test-admin-token-0123456789abcdef'
+
+/** Sends a JSON body with any method; `body` as a string is sent verbatim. */
+export function sendJson(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return api(path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+}
+
+/** An admin call with the test runtime's bearer token. */
+export function adminJson(method: 'PUT' | 'PATCH', path: string, body: unknown): Promise<Response> {
+  return sendJson(method, path, body, { Authorization: `Bearer ${ADMIN_TOKEN_FOR_TESTS}` })
+}
+
+/** The KV price entry of a product, read straight from the binding (null when absent). */
+export async function kvPriceEntry(id: string): Promise<unknown> {
+  return env.PRICES.get(priceKey(id), 'json')
+}
+
+/** Orders, lines and every product's stock: what a rejected request must leave exactly as it was. */
+export async function databaseFingerprint(): Promise<{ orders: number; lines: number; stock: string }> {
+  const [orders, lines, stock] = await env.DB.batch<{ v: number | string | null }>([
+    env.DB.prepare('SELECT COUNT(*) AS v FROM orders'),
+    env.DB.prepare('SELECT COUNT(*) AS v FROM order_lines'),
+    env.DB.prepare(
+      "SELECT group_concat(id || '=' || stock, ',') AS v FROM (SELECT id, stock FROM products ORDER BY id)",
+    ),
+  ])
+  return {
+    orders: Number(orders?.results[0]?.v ?? 0),
+    lines: Number(lines?.results[0]?.v ?? 0),
+    stock: String(stock?.results[0]?.v ?? ''),
+  }
 }

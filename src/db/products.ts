@@ -36,3 +36,74 @@ export async function listProducts(db: Db, after: string | null, limit: number):
 export async function pingDatabase(db: Db): Promise<void> {
   await db.get(sql`SELECT 1 AS ok`)
 }
+
+/** The fields an admin write sets; `id` and `updatedAt` come from the path and the clock. */
+export interface ProductFields {
+  name: string
+  priceCents: number
+  stock: number
+  active: boolean
+}
+
+export interface ProductWrite {
+  /** The product as stored after the write. */
+  product: Product
+  /** The product as it was just before the write, in the same atomic batch; undefined when created. */
+  previous: Product | undefined
+}
+
+// `x + 0` turns a JSON -0 into 0 before it reaches SQLite.
+const zeroNormalised = <T extends Partial<ProductFields>>(fields: T): T => ({
+  ...fields,
+  ...(fields.priceCents === undefined ? {} : { priceCents: fields.priceCents + 0 }),
+  ...(fields.stock === undefined ? {} : { stock: fields.stock + 0 }),
+})
+
+/**
+ * Creates or replaces a product in ONE round trip: a batch (atomic) of a read of the current row
+ * and an `INSERT ... ON CONFLICT(id) DO UPDATE ... RETURNING`. The read tells created from replaced
+ * and what changed, without a race: nothing can run between the two statements.
+ */
+export async function upsertProduct(
+  db: Db,
+  id: string,
+  fields: ProductFields,
+  updatedAt: string,
+): Promise<ProductWrite> {
+  const values = { ...zeroNormalised(fields), updatedAt }
+  const [before, after] = await db.batch([
+    db.select().from(products).where(eq(products.id, id)),
+    db
+      .insert(products)
+      .values({ id, ...values })
+      .onConflictDoUpdate({ target: products.id, set: values })
+      .returning(),
+  ])
+  const product = after[0]
+  if (!product) throw new Error(`upsert of product ${id} returned no row`)
+  return { product, previous: before[0] }
+}
+
+/**
+ * Changes some fields of an existing product in ONE round trip (read + `UPDATE ... RETURNING` in
+ * one atomic batch). Returns undefined, having written nothing, when there is no such product.
+ */
+export async function patchProduct(
+  db: Db,
+  id: string,
+  fields: Partial<ProductFields>,
+  updatedAt: string,
+): Promise<ProductWrite | undefined> {
+  const set: Partial<ProductFields> & { updatedAt: string } = { updatedAt }
+  const normalised = zeroNormalised(fields)
+  if (normalised.name !== undefined) set.name = normalised.name
+  if (normalised.priceCents !== undefined) set.priceCents = normalised.priceCents
+  if (normalised.stock !== undefined) set.stock = normalised.stock
+  if (normalised.active !== undefined) set.active = normalised.active
+  const [before, after] = await db.batch([
+    db.select().from(products).where(eq(products.id, id)),
+    db.update(products).set(set).where(eq(products.id, id)).returning(),
+  ])
+  const product = after[0]
+  return product ? { product, previous: before[0] } : undefined
+}

@@ -3,6 +3,11 @@ import { IDEMPOTENCY_KEY_PATTERN, LIMITS, PRODUCT_ID_PATTERN } from '../config'
 
 /** Any text a person types: no control characters (C0, DEL, C1), valid Unicode only. */
 const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}]*$/u
+/**
+ * A display name: no control characters, no lone surrogates, no line/paragraph separators and no
+ * bidirectional embedding/override/isolate controls (they can make a name render as another).
+ */
+const DISPLAY_TEXT = /^[^\p{Cc}\p{Cs}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]*$/u
 
 export const ProductIdSchema = z
   .string()
@@ -41,6 +46,48 @@ export const ProductListQuerySchema = z.strictObject({
     .openapi({ type: 'integer', minimum: 1, maximum: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault }),
   cursor: z.string().max(200).optional().openapi({ description: 'Opaque cursor from a previous page.' }),
 })
+
+/** Path parameter of the admin routes: an id that a product may have (GET treats others as 404). */
+export const ProductIdParamSchema = z.object({ id: ProductIdSchema })
+
+const ProductNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty or blank')
+  .max(LIMITS.maxNameLength, `must be at most ${LIMITS.maxNameLength} characters`)
+  .regex(DISPLAY_TEXT, 'must not contain control, line-separator or bidirectional-override characters')
+  .openapi({ description: 'Display name; surrounding whitespace is trimmed.', example: 'Eco Mug #42' })
+const PriceCentsSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(LIMITS.maxPriceCents)
+  .openapi({ description: 'Unit price in minor units of the store currency.', example: 1299 })
+const StockSchema = z.number().int().min(0).max(LIMITS.maxStock).openapi({ example: 250 })
+
+export const ProductPutSchema = z
+  .strictObject({
+    name: ProductNameSchema,
+    priceCents: PriceCentsSchema,
+    stock: StockSchema,
+    active: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Omitted means true, on replace as on create (PUT replaces the whole product).' }),
+  })
+  .openapi('ProductInput')
+
+export const ProductPatchSchema = z
+  .strictObject({
+    name: ProductNameSchema.optional(),
+    priceCents: PriceCentsSchema.optional(),
+    stock: StockSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: 'must change at least one of name, priceCents, stock, active',
+  })
+  .openapi('ProductPatch')
 
 export const CartItemSchema = z
   .strictObject({
@@ -134,7 +181,7 @@ export const IdempotencyHeadersSchema = z.object({
     .regex(IDEMPOTENCY_KEY_PATTERN, `must be 1..${LIMITS.maxIdempotencyKeyLength} printable ASCII characters`)
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description: 'Retries with the same key and body return the original response and create nothing.',
     }),
 })
@@ -153,12 +200,12 @@ export const problems = (...statuses: number[]) =>
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON or a schema violation (`errors` names each bad field)',
-  401: 'Missing or wrong bearer token',
+  401: 'Missing, malformed or wrong bearer token, or no admin token configured (`WWW-Authenticate: Bearer`)',
   404: 'Not found',
   409: 'Conflict: not enough stock (`insufficientStock`) or prices changed during checkout',
   413: 'Body over 64 KiB',
   415: 'Body is not application/json',
   422: 'Unknown or inactive products (`missingProductIds`), or an Idempotency-Key reused with another body',
-  429: 'Rate limited (see Retry-After)',
+  429: 'Too many requests from this client address (see `Retry-After`); limits are per environment and counted per Cloudflare location',
   503: 'Database unavailable',
 }
