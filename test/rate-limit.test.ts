@@ -12,7 +12,13 @@ const STRICT_LIMIT = 3
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
 
 /** POSTs through the worker with one limiter binding replaced by another (the rest is the real env). */
-function post(path: string, body: unknown, ip: string, overrides: Partial<Env>, headers: Record<string, string> = {}) {
+async function post(
+  path: string,
+  body: unknown,
+  ip: string,
+  overrides: Partial<Env>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const init: RequestInit = {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': ip, ...headers },
