@@ -135,16 +135,9 @@ export async function kvPriceEntry(id: string): Promise<unknown> {
 
 /** Orders, lines and every product's stock: what a rejected request must leave exactly as it was. */
 export async function databaseFingerprint(): Promise<{ orders: number; lines: number; stock: string }> {
-  const [orders, lines, stock] = await env.DB.batch<{ v: number | string | null }>([
-    env.DB.prepare('SELECT COUNT(*) AS v FROM orders'),
-    env.DB.prepare('SELECT COUNT(*) AS v FROM order_lines'),
-    env.DB.prepare(
-      "SELECT group_concat(id || '=' || stock, ',') AS v FROM (SELECT id, stock FROM products ORDER BY id)",
-    ),
-  ])
-  return {
-    orders: Number(orders?.results[0]?.v ?? 0),
-    lines: Number(lines?.results[0]?.v ?? 0),
-    stock: String(stock?.results[0]?.v ?? ''),
-  }
+  const row = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM order_lines) AS lines,
+            (SELECT group_concat(id || '=' || stock, ',') FROM (SELECT id, stock FROM products ORDER BY id)) AS stock`,
+  ).first<{ orders: number; lines: number; stock: string | null }>()
+  return { orders: row?.orders ?? 0, lines: row?.lines ?? 0, stock: row?.stock ?? '' }
 }
