@@ -224,6 +224,22 @@ describe('PUT /api/products/{id}', () => {
     expect(await count('products')).toBe(before)
   })
 
+  it.each([
+    ['malformed JSON', 'application/json', '{"name":"Mug",', 400],
+    ['a duplicate key', 'application/json', '{"name":"Mug","priceCents":1,"priceCents":0,"stock":1}', 400],
+    ['another content type', 'text/plain', JSON.stringify(product), 415],
+    ['an empty body', 'application/json', '', 400],
+    ['a body over 64 KiB', 'application/json', JSON.stringify({ ...product, name: 'x'.repeat(70_000) }), 413],
+  ])('reads the body strictly (%s -> %i), nothing written', async (_, contentType, body, status) => {
+    const res = await api('/api/products/BODY-1', {
+      method: 'PUT',
+      headers: { 'Content-Type': contentType, Authorization: `Bearer ${ADMIN_TOKEN_FOR_TESTS}` },
+      body,
+    })
+    await expectProblem(res, status)
+    expect(await productRow('BODY-1')).toBeNull()
+  })
+
   it('accepts an id of exactly 64 characters', async () => {
     expect((await adminJson('PUT', `/api/products/${'A'.repeat(64)}`, product)).status).toBe(201)
   })
