@@ -19,7 +19,7 @@ const MANY = Array.from({ length: 260 }, (_, i) => `PROP-M${String(i).padStart(3
 const ACTIVE = new Set([...Object.keys(PRICES), LOW_STOCK, ...MANY])
 const priceOf = (id: string) => PRICES[id] ?? (id === LOW_STOCK ? 50 : 1)
 
-const RUNS = { structured: 400, raw: 300, alias: 200 }
+const RUNS = { structured: 500, raw: 400, alias: 200 }
 /** Each property makes hundreds of requests through the runtime: far more than the default 5 s. */
 const TIMEOUT = { timeout: 60_000 }
 
