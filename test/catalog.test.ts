@@ -66,7 +66,7 @@ describe('GET /api/products', () => {
   })
 
   it('answers nextCursor null when the last page is exactly full', async () => {
-    const all = (await (await api('/api/products?limit=100&cursor=' + cursorAfter('SKU-00900'))).json()) as Page
+    const all = (await (await api(`/api/products?limit=100&cursor=${cursorAfter('SKU-00900')}`)).json()) as Page
     expect(all.items).toHaveLength(100)
     expect(all.nextCursor).toBeNull()
   })
@@ -79,21 +79,21 @@ describe('GET /api/products', () => {
     expect(page.items).toHaveLength(expected)
   })
 
-  it.each(['0', '101', '-1', '1.5', 'abc', '', '1e2', '0x10'])('rejects limit=%j with a 400 naming the field', async (limit) => {
-    const problem = await expectProblem(await api(`/api/products?limit=${encodeURIComponent(limit)}`), 400)
-    expect(problem.errors).toEqual([expect.objectContaining({ in: 'query', field: 'limit' })])
-  })
+  it.each(['0', '101', '-1', '1.5', 'abc', '', '1e2', '0x10'])(
+    'rejects limit=%j with a 400 naming the field',
+    async (limit) => {
+      const problem = await expectProblem(await api(`/api/products?limit=${encodeURIComponent(limit)}`), 400)
+      expect(problem.errors).toEqual([expect.objectContaining({ in: 'query', field: 'limit' })])
+    },
+  )
 
-  it.each([
-    'not-a-cursor!',
-    'AAAA',
-    btoa('p1:bad id with spaces'),
-    btoa('something-else'),
-    'x'.repeat(300),
-  ])('rejects a bad cursor %j with 400', async (cursor) => {
-    const problem = await expectProblem(await api(`/api/products?cursor=${encodeURIComponent(cursor)}`), 400)
-    expect(problem.errors).toEqual([expect.objectContaining({ field: 'cursor' })])
-  })
+  it.each(['not-a-cursor!', 'AAAA', btoa('p1:bad id with spaces'), btoa('something-else'), 'x'.repeat(300)])(
+    'rejects a bad cursor %j with 400',
+    async (cursor) => {
+      const problem = await expectProblem(await api(`/api/products?cursor=${encodeURIComponent(cursor)}`), 400)
+      expect(problem.errors).toEqual([expect.objectContaining({ field: 'cursor' })])
+    },
+  )
 
   it('returns an empty last page after the last id', async () => {
     const page = (await (await api(`/api/products?cursor=${cursorAfter('SKU-99999')}`)).json()) as Page
@@ -126,11 +126,14 @@ describe('GET /api/products/{id}', () => {
     expect(problem.type).toBe('/problems/product-not-found')
   })
 
-  it.each(['bad%20id', 'x'.repeat(65), '%C3%A9t%C3%A9', 'a%00b'])('answers 404 for an id no product can have (%s) without a query', async (id) => {
-    const res = await api(`/api/products/${id}`)
-    expect(roundTrips(res).d1).toBe(0)
-    await expectProblem(res, 404)
-  })
+  it.each(['bad%20id', 'x'.repeat(65), '%C3%A9t%C3%A9', 'a%00b'])(
+    'answers 404 for an id no product can have (%s) without a query',
+    async (id) => {
+      const res = await api(`/api/products/${id}`)
+      expect(roundTrips(res).d1).toBe(0)
+      await expectProblem(res, 404)
+    },
+  )
 })
 
 function cursorAfter(id: string): string {

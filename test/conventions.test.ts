@@ -7,10 +7,15 @@ describe('X-Request-Id', () => {
     expect(res.headers.get('X-Request-Id')).toBe('edge-7f3a.42:abc_DEF')
   })
 
-  it.each(['has space', 'x'.repeat(129), '<script>', 'a\tb', ''])('replaces an insane one (%j) with a UUID', async (id) => {
-    const res = await api('/api/products?limit=1', { headers: { 'X-Request-Id': id } })
-    expect(res.headers.get('X-Request-Id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-  })
+  it.each(['has space', 'x'.repeat(129), '<script>', 'a\tb', ''])(
+    'replaces an insane one (%j) with a UUID',
+    async (id) => {
+      const res = await api('/api/products?limit=1', { headers: { 'X-Request-Id': id } })
+      expect(res.headers.get('X-Request-Id')).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      )
+    },
+  )
 
   it('is on error responses too', async () => {
     const res = await api('/no/such/route')
@@ -20,7 +25,11 @@ describe('X-Request-Id', () => {
 
 describe('Server-Timing', () => {
   it('is on every /api/ response, errors included, with d1 and kv round-trip counts', async () => {
-    for (const res of [await api('/api/products?limit=1'), await api('/api/products/NOPE'), await api('/api/nowhere')]) {
+    for (const res of [
+      await api('/api/products?limit=1'),
+      await api('/api/products/NOPE'),
+      await api('/api/nowhere'),
+    ]) {
       expect(res.headers.get('Server-Timing')).toMatch(/(^|, )d1;dur=[\d.]+;desc="\d+"/)
       expect(res.headers.get('Server-Timing')).toMatch(/(^|, )kv;dur=[\d.]+;desc="\d+"/)
     }
@@ -49,7 +58,11 @@ describe('errors are RFC 9457 problems', () => {
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml'])(
     'answers a %s body with 415',
     async (type) => {
-      const res = await api('/api/cart/quote', { method: 'POST', headers: { 'Content-Type': type }, body: '{"items":[]}' })
+      const res = await api('/api/cart/quote', {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body: '{"items":[]}',
+      })
       await expectProblem(res, 415)
     },
   )
@@ -70,7 +83,12 @@ describe('errors are RFC 9457 problems', () => {
 
   it('answers schema violations with 400 and an errors array naming each bad field', async () => {
     const problem = await expectProblem(
-      await postJson('/api/cart/quote', { items: [{ productId: 'ok', quantity: 0 }, { productId: 'bad id', quantity: 1 }] }),
+      await postJson('/api/cart/quote', {
+        items: [
+          { productId: 'ok', quantity: 0 },
+          { productId: 'bad id', quantity: 1 },
+        ],
+      }),
       400,
     )
     expect(problem.errors).toEqual(
