@@ -1,12 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { type ProductWrite, patchProduct, upsertProduct } from '../db/products'
-import { AppError } from '../domain/errors'
-import type { PriceEntry } from '../domain/pricing'
 import { ProductIdParamSchema, ProductPatchSchema, ProductPutSchema, ProductSchema, problems } from '../http/schemas'
 import type { AppEnv } from '../http/types'
 import { adminAuth } from '../middleware/admin-auth'
 import { jsonBody } from '../middleware/json-body'
-import type { Deps } from '../services/deps'
+import { changeProduct, saveProduct } from '../services/catalog'
 import { productDto } from './products'
 
 /** Name of the bearer security scheme in the OpenAPI document. */
@@ -74,34 +71,3 @@ export const adminProducts = new OpenAPIHono<AppEnv>()
     const product = await changeProduct(id, c.req.valid('json'), c.var.deps)
     return c.json(productDto(product, c.var.deps.config.currency), 200)
   })
-
-type Fields = Parameters<typeof upsertProduct>[2]
-
-async function saveProduct(id: string, fields: Fields, deps: Deps) {
-  const write = await upsertProduct(deps.db, id, fields, deps.now().toISOString())
-  await refreshPriceCache(write, deps)
-  return { product: write.product, created: write.previous === undefined }
-}
-
-async function changeProduct(id: string, fields: Partial<Fields>, deps: Deps) {
-  const write = await patchProduct(deps.db, id, fields, deps.now().toISOString())
-  if (!write) throw new AppError('PRODUCT.NOT_FOUND', `No product with id ${JSON.stringify(id)}; create it with PUT.`)
-  await refreshPriceCache(write, deps)
-  return write.product
-}
-
-/** Writes the new price entry (not just a delete) when anything pricing reads has changed. */
-async function refreshPriceCache({ product, previous }: ProductWrite, deps: Deps): Promise<void> {
-  const entry: PriceEntry = {
-    id: product.id,
-    name: product.name,
-    priceCents: product.priceCents,
-    active: product.active,
-  }
-  const changed =
-    previous === undefined ||
-    previous.name !== entry.name ||
-    previous.priceCents !== entry.priceCents ||
-    previous.active !== entry.active
-  if (changed) await deps.prices.put(entry)
-}
