@@ -123,8 +123,12 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
   const server = values.server ?? 'miniflare'
   if (server !== 'miniflare' && server !== 'wrangler') throw new Error('--server must be miniflare or wrangler')
   const compareBaseline = values['compare-baseline'] === true
-  if (compareBaseline && values.url)
-    throw new Error('--compare-baseline starts both builds itself: it cannot take --url')
+  if (values.url !== undefined) {
+    loopbackOnly(values.url)
+    if (compareBaseline) throw new Error('--compare-baseline starts both builds itself: it cannot take --url')
+    if (values['d1-latency'])
+      throw new Error('--d1-latency needs the builds the load test starts: it cannot take --url')
+  }
   return {
     scenario,
     rate: num('rate', values.rate, smoke ? 20 : 500, 1, 5_000),
@@ -160,4 +164,17 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
 export function connectionsFor(rate: number, slaMs: number, requested: number): number {
   if (requested > 0) return Math.min(requested, Math.ceil(rate))
   return Math.max(1, Math.min(Math.ceil(rate), Math.ceil((rate * 2 * slaMs) / 1000)))
+}
+
+/** The load test only ever targets this machine. */
+function loopbackOnly(url: string): void {
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    throw new Error(`--url is not a URL: ${url}`)
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
+    throw new Error(`--url must be a loopback address (127.0.0.1, localhost or [::1]), got ${host}`)
+  }
 }

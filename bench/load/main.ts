@@ -265,7 +265,8 @@ let code = 3
 try {
   code = await main(process.argv.slice(2))
 } catch (error) {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  const detail = error instanceof Error ? (process.env.LOAD_DEBUG ? error.stack : error.message) : String(error)
+  console.error(`load test failed: ${detail}`)
 } finally {
   await stopAll()
 }

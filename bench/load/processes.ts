@@ -94,19 +94,31 @@ export function stopAll(): Promise<void> {
   return stopping
 }
 
-/** SIGINT/SIGTERM stop everything and exit; a hard deadline does the same if the run overruns. */
+/**
+ * SIGINT/SIGTERM stop everything and exit. So does a hard deadline if the run overruns, and the
+ * loss of the parent process (`npm run` can die without passing its signal on).
+ */
 export function installSignalHandlers(deadlineMs: number): void {
+  let bailing = false
   const bail = (reason: string, code: number) => {
+    if (bailing) return
+    bailing = true
     console.error(`\n${reason}: stopping every process the load test started...`)
     void stopAll().finally(() => process.exit(code))
   }
   process.once('SIGINT', () => bail('interrupted', 130))
   process.once('SIGTERM', () => bail('terminated', 143))
+  process.once('SIGHUP', () => bail('hung up', 129))
   const deadline = setTimeout(
     () => bail(`the run exceeded its ${Math.round(deadlineMs / 1000)} s bound`, 3),
     deadlineMs,
   )
   deadline.unref()
+  const parent = process.ppid
+  const orphaned = setInterval(() => {
+    if (process.ppid !== parent) bail('the parent process is gone', 143)
+  }, 500)
+  orphaned.unref()
   process.on('exit', () => {
     for (const child of groups) killGroup(child, 'SIGKILL')
   })

@@ -95,7 +95,8 @@ export function createScenario(name: ScenarioName, productIds: readonly string[]
     }
   }
 
-  const runId = Math.floor(next() * 36 ** 6).toString(36)
+  // Keys must be new on every run, even against the same server with the same seed.
+  const runId = crypto.randomUUID().slice(0, 8)
   let keys = 0
   const completed: { key: string; body: string }[] = []
   const cart = () => {
