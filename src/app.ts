@@ -99,7 +99,10 @@ export function createApp(options: AppOptions = {}) {
         path: c.req.path,
       }
       if (log) log.error('unhandled_error', fields)
-      else console.error(JSON.stringify({ level: 'error', event: 'unhandled_error', ...fields }))
+      else
+        console.error(
+          JSON.stringify({ level: 'error', event: 'unhandled_error', requestId: c.get('requestId'), ...fields }),
+        )
     }
     return problemResponse(c, appError)
   })

@@ -1,5 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, expectProblem, postJson } from './helpers'
+import worker from '../src/index'
+import { api, BASE, expectProblem, postJson } from './helpers'
 
 describe('X-Request-Id', () => {
   it('echoes a sane incoming id', async () => {
@@ -16,6 +19,19 @@ describe('X-Request-Id', () => {
       )
     },
   )
+
+  it('is on the generic 500 of a misconfigured deployment, which leaks nothing', async () => {
+    const ctx = createExecutionContext()
+    const res = await worker.fetch(
+      new Request(`${BASE}/api/products`, { headers: { 'X-Request-Id': 'cfg-check-1' } }),
+      { ...env, STORE_CURRENCY: 'dollars' },
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(res.headers.get('X-Request-Id')).toBe('cfg-check-1')
+    const problem = await expectProblem(res, 500)
+    expect(JSON.stringify(problem)).not.toContain('STORE_CURRENCY')
+  })
 
   it('is on error responses too', async () => {
     const res = await api('/no/such/route')

@@ -19,6 +19,9 @@ export function observe(options: AppOptions = {}): MiddlewareHandler<AppEnv> {
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : crypto.randomUUID()
     c.set('requestId', requestId)
+    // Set now as well as after `next`: a response built by onError (even for a configuration
+    // error thrown just below) carries it too.
+    c.header('X-Request-Id', requestId)
     const deps = createDeps(c.env, (p) => c.executionCtx.waitUntil(p), { requestId }, options)
     c.set('deps', deps)
 

@@ -74,7 +74,15 @@ export function meteredD1(db: D1Database, meter: RequestMeter): D1Database {
     batch: <T>(statements: D1PreparedStatement[]) => meter.d1(() => db.batch<T>(statements.map(unwrap))),
     exec: (query: string) => meter.d1(() => db.exec(query)),
     dump: () => meter.d1(() => db.dump()),
-    withSession: (constraint?: string) => db.withSession(constraint),
+    // A D1 Sessions API session (read replicas) is metered like the database itself.
+    withSession: (constraint?: string) => {
+      const session = db.withSession(constraint)
+      return {
+        prepare: (query: string) => new MeteredStatement(session.prepare(query), meter),
+        batch: <T>(statements: D1PreparedStatement[]) => meter.d1(() => session.batch<T>(statements.map(unwrap))),
+        getBookmark: () => session.getBookmark(),
+      }
+    },
   }
   return wrapped as unknown as D1Database
 }
