@@ -18,6 +18,8 @@ export interface LoadOptions {
   stepFactor: number
   stepDurationSec: number
   refineSteps: number
+  /** find-max: how many times a broken ladder step is run again before it counts as broken. */
+  confirmBreaks: number
   warmupSec: number
   ceilingSec: number
   timeoutSec: number
@@ -25,6 +27,8 @@ export interface LoadOptions {
   prepareStock: boolean
   /** Simulated edge: ms added to every D1 round trip, in bench-only builds of both workers. */
   d1LatencyMs: number
+  /** KV modelled as one round trip of this many ms per operation; null keeps Miniflare's KV. */
+  kvLatencyMs: number | null
   out: string | null
   maxMinutes: number
 }
@@ -45,6 +49,10 @@ Target (loopback only; every process started is stopped at the end, on Ctrl-C an
   --d1-latency <ms>          simulated edge: add this much to every D1 round trip, in bench-only
                              builds of the worker (and of the baseline); 0 runs the shipped
                              bundle as built (default 0)
+  --kv-latency <ms>          model KV as production serves it: one round trip of <ms> per
+                             operation, bulk reads included (a bench-only in-memory namespace),
+                             instead of Miniflare's local KV, which costs about 1 ms of workerd
+                             time per key and would dominate (default: Miniflare's KV)
   --port <n>                 port of a started worker (default 8800; the baseline uses n+1)
   --inspector-port <n>       wrangler dev's inspector port (default 9310)
 
@@ -66,9 +74,11 @@ Modes:
                              "before": find-max on both, side by side (implies --find-max)
   --start-rate <req/s>       first step (default 2)
   --step-factor <x>          ratio between steps (default 1.5)
-  --step-duration <s>        seconds per step (default 10)
+  --step-duration <s>        seconds per step (default 15)
   --refine <n>               bisection steps between the last rate that held and the first that
                              broke (default 2)
+  --confirm <n>              run a broken ladder step again up to n times before it counts as
+                             broken (default 1: a stray pause on a shared machine is not a limit)
 
 Output:
   --out <file>               markdown report (default bench/results/load-<run>-v<version>.md);
@@ -99,12 +109,14 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
       'step-factor': { type: 'string' },
       'step-duration': { type: 'string' },
       refine: { type: 'string' },
+      confirm: { type: 'string' },
       warmup: { type: 'string' },
       ceiling: { type: 'string' },
       timeout: { type: 'string' },
       seed: { type: 'string' },
       'prepare-stock': { type: 'boolean' },
       'd1-latency': { type: 'string' },
+      'kv-latency': { type: 'string' },
       out: { type: 'string' },
       'max-minutes': { type: 'string' },
     },
@@ -126,8 +138,9 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
   if (values.url !== undefined) {
     loopbackOnly(values.url)
     if (compareBaseline) throw new Error('--compare-baseline starts both builds itself: it cannot take --url')
-    if (values['d1-latency'])
-      throw new Error('--d1-latency needs the builds the load test starts: it cannot take --url')
+    if (values['d1-latency'] || values['kv-latency'] !== undefined) {
+      throw new Error('--d1-latency and --kv-latency need the builds the load test starts: they cannot take --url')
+    }
   }
   return {
     scenario,
@@ -143,14 +156,16 @@ export function parseOptions(argv: readonly string[]): LoadOptions | 'help' {
     compareBaseline,
     startRate: num('start-rate', values['start-rate'], 2, 1, 5_000),
     stepFactor: num('step-factor', values['step-factor'], 1.5, 1.05, 4),
-    stepDurationSec: num('step-duration', values['step-duration'], 10, 2, 120),
+    stepDurationSec: num('step-duration', values['step-duration'], 15, 2, 120),
     refineSteps: num('refine', values.refine, 2, 0, 5),
+    confirmBreaks: num('confirm', values.confirm, 1, 0, 3),
     warmupSec: num('warmup', values.warmup, smoke ? 2 : 3, 0, 60),
     ceilingSec: num('ceiling', values.ceiling, smoke ? 2 : 3, 0, 30),
     timeoutSec: num('timeout', values.timeout, 10, 1, 60),
     seed: num('seed', values.seed, 1, 0, 2 ** 31),
     prepareStock: values['prepare-stock'] === true,
     d1LatencyMs: num('d1-latency', values['d1-latency'], 0, 0, 1_000),
+    kvLatencyMs: values['kv-latency'] === undefined ? null : num('kv-latency', values['kv-latency'], 0, 0, 1_000),
     out: values.out ?? (smoke ? '-' : null),
     maxMinutes: num('max-minutes', values['max-minutes'], 30, 1, 180),
   }

@@ -52,7 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
   } else {
     const mode =
       (opts.compareBaseline ? '-vs-baseline' : opts.findMax ? '-find-max' : '') +
-      (opts.d1LatencyMs > 0 ? `-d1-${opts.d1LatencyMs}ms` : '')
+      (opts.d1LatencyMs > 0 ? `-d1-${opts.d1LatencyMs}ms` : '') +
+      (opts.kvLatencyMs !== null ? `-kv-${opts.kvLatencyMs}ms` : '')
     const file = opts.out ?? path.join(RESULTS_DIR, `load-${opts.scenario}${mode}-v${projectVersion()}.md`)
     mkdirSync(path.dirname(file), { recursive: true })
     writeFileSync(file, `${markdown}\n`)
@@ -69,12 +70,13 @@ async function startTarget(
   inspectorPort: number,
 ): Promise<Target> {
   if (build === null) return externalTarget(opts.url ?? '')
+  const model = { d1LatencyMs: opts.d1LatencyMs, kvLatencyMs: opts.kvLatencyMs }
   console.log(
     `starting the ${build === 'baseline' ? 'N+1 baseline' : 'shipped'} build (${opts.server}) on 127.0.0.1:${port}...`,
   )
   return opts.server === 'wrangler'
-    ? startWranglerDev(build, port, inspectorPort, opts.d1LatencyMs)
-    : startMiniflare(build, port, opts.d1LatencyMs)
+    ? startWranglerDev(build, port, inspectorPort, model)
+    : startMiniflare(build, port, model)
 }
 
 async function runAgainst(opts: LoadOptions, target: Target, build: Build | null): Promise<TargetRun> {
@@ -133,7 +135,12 @@ async function runAgainst(opts: LoadOptions, target: Target, build: Build | null
     await step(opts.rate, opts.durationSec)
   } else {
     for (const rate of rates) {
-      const result = await step(rate, opts.stepDurationSec)
+      let result = await step(rate, opts.stepDurationSec)
+      // On a shared machine one stray pause can break a short step: a break must be confirmed.
+      for (let retry = 0; !result.held && result.unexpected === 0 && retry < opts.confirmBreaks; retry++) {
+        console.log(`[${label}] ${rate} req/s broke: running it again to confirm`)
+        result = await step(rate, opts.stepDurationSec)
+      }
       if (!result.held) {
         firstBroken = result
         break

@@ -85,6 +85,16 @@ function detail(step: StepResult): string {
     ...Object.entries(step.drive.errors).map(([e, n]) => `${e}: ${n}`),
   ]
   if (problems.length > 0) out.push('', `Unexpected: ${problems.slice(0, 10).join('; ')}`)
+  const slowest = [...step.drive.samples].sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 5)
+  out.push(
+    '',
+    `Slowest: ${slowest
+      .map(
+        (s) =>
+          `${s.kind} ${ms(s.latencyMs)} ms (as sent ${ms(s.serviceMs)}, D1 ${s.d1RoundTrips ?? '—'} x, ${ms(s.d1Ms ?? Number.NaN)} ms, KV ${ms(s.kvMs ?? Number.NaN)} ms)`,
+      )
+      .join('; ')}`,
+  )
   return out.join('\n')
 }
 
@@ -109,7 +119,7 @@ export function renderReport(
   out.push(`- Scenario \`${options.scenario}\`:`)
   for (const line of first?.scenario ?? []) out.push(`  - ${line}`)
   out.push(
-    `- Load: autocannon ${options.findMax ? `stepped from ${options.startRate} req/s (x${options.stepFactor}, ${options.stepDurationSec} s per step, ${options.refineSteps} bisection steps) up to ${options.rate} req/s` : `at ${options.rate} req/s for ${options.durationSec} s`}, after a ${options.warmupSec} s unmeasured warm-up; ${first?.connectionsNote ?? ''}`,
+    `- Load: autocannon ${options.findMax ? `stepped from ${options.startRate} req/s (x${options.stepFactor}, ${options.stepDurationSec} s per step, a broken step re-run ${options.confirmBreaks} time(s) to confirm, ${options.refineSteps} bisection steps) up to ${options.rate} req/s` : `at ${options.rate} req/s for ${options.durationSec} s`}, after a ${options.warmupSec} s unmeasured warm-up; ${first?.connectionsNote ?? ''}`,
   )
   out.push(
     `- Latency is measured from each request's scheduled start to the end of its response, so queueing shows; "p99 as sent" is from the moment autocannon wrote the request. A step holds when p99 <= ${options.slaMs} ms (the SLA), the achieved rate is at least ${MIN_ACHIEVED_SHARE * 100}% of the target, and no answer is unexpected (wrong status, a retry that did not replay, socket errors or timeouts).`,
@@ -120,6 +130,11 @@ export function renderReport(
   if (options.d1LatencyMs > 0) {
     out.push(
       `- Simulated edge: every D1 round trip waits +${options.d1LatencyMs} ms (a bench-only entry wraps the D1 binding; the app code is the shipped code), as for a Worker far from the D1 primary.`,
+    )
+  }
+  if (options.kvLatencyMs !== null) {
+    out.push(
+      `- KV model: PRICES is a bench-only in-memory namespace where every operation, a bulk read of up to 100 keys included, is one ${options.kvLatencyMs} ms round trip, as production serves it. Miniflare's local KV instead costs about 1 ms of workerd time per key, in the app's own thread.`,
     )
   }
   out.push(
@@ -154,11 +169,14 @@ export function renderReport(
     out.push('')
     out.push(table(STEP_HEADERS, stepRows(run.steps)))
     out.push('')
-    const shown = options.findMax ? (run.maxHeld ?? run.steps[0]) : run.steps[run.steps.length - 1]
-    if (shown) {
-      out.push(`By request kind at ${shown.rate} req/s (${shown.held ? 'held' : 'broke'}):`)
+    // The highest step that held and the first that broke (find-max), or the one fixed-rate step.
+    const shown = options.findMax
+      ? [run.maxHeld, run.firstBroken].filter((s): s is StepResult => s !== null)
+      : run.steps.slice(-1)
+    for (const step of shown) {
+      out.push(`By request kind at ${step.rate} req/s (${step.held ? 'held' : 'broke'}):`)
       out.push('')
-      out.push(detail(shown))
+      out.push(detail(step))
       out.push('')
     }
   }
@@ -170,7 +188,7 @@ function compareSection(baseline: TargetRun, app: TargetRun, options: LoadOption
   const bMax = baseline.maxHeld?.rate ?? 0
   const aMax = app.maxHeld?.rate ?? 0
   const breaking = baseline.firstBroken
-  const appAtBreaking = breaking ? app.steps.find((s) => s.rate === breaking.rate) : undefined
+  const appAtBreaking = breaking ? app.steps.findLast((s) => s.rate === breaking.rate) : undefined
   const rows: (string | number)[][] = [
     ['max sustainable rate (req/s)', bMax || 'none', aMax || 'none', bMax > 0 ? ratio(aMax / bMax) : 'n/a'],
   ]

@@ -13,24 +13,41 @@ export const LOAD_VARS = { LOG_LEVEL: 'warn' } as const
 const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 const SERVE = path.join(ROOT, 'bench', 'load', 'serve.ts')
 const BASELINE_ENTRY = path.join('bench', 'baseline', 'worker.ts')
-const LATENCY_ENTRIES: Record<Build, string> = {
-  app: path.join('bench', 'load', 'entries', 'app-d1-latency.ts'),
-  baseline: path.join('bench', 'load', 'entries', 'baseline-d1-latency.ts'),
+const EDGE_MODEL_ENTRIES: Record<Build, string> = {
+  app: path.join('bench', 'load', 'entries', 'app-edge-model.ts'),
+  baseline: path.join('bench', 'load', 'entries', 'baseline-edge-model.ts'),
 }
 
-/** The entry a build starts from: wrangler.toml's `main` for the shipped build without latency. */
-function entryOf(build: Build, d1LatencyMs: number): string[] {
-  if (d1LatencyMs > 0) return [LATENCY_ENTRIES[build]]
+/** How the bindings are modelled: added D1 latency, and KV as one round trip of this latency. */
+export interface EdgeModel {
+  d1LatencyMs: number
+  /** null: Miniflare's own local KV. */
+  kvLatencyMs: number | null
+}
+
+const modelled = (model: EdgeModel) => model.d1LatencyMs > 0 || model.kvLatencyMs !== null
+
+/** The entry a build starts from: wrangler.toml's `main` for the shipped build as is. */
+function entryOf(build: Build, model: EdgeModel): string[] {
+  if (modelled(model)) return [EDGE_MODEL_ENTRIES[build]]
   return build === 'baseline' ? [BASELINE_ENTRY] : []
 }
 
-function varsOf(d1LatencyMs: number): Record<string, string> {
-  return d1LatencyMs > 0 ? { ...LOAD_VARS, LOAD_D1_DELAY_MS: String(d1LatencyMs) } : { ...LOAD_VARS }
+function varsOf(model: EdgeModel): Record<string, string> {
+  return {
+    ...LOAD_VARS,
+    ...(model.d1LatencyMs > 0 ? { LOAD_D1_DELAY_MS: String(model.d1LatencyMs) } : {}),
+    ...(model.kvLatencyMs !== null ? { LOAD_KV_MODEL_MS: String(model.kvLatencyMs) } : {}),
+  }
 }
 
-function describe(build: Build, d1LatencyMs: number): string {
+function describe(build: Build, model: EdgeModel): string {
   const name = build === 'baseline' ? 'N+1 baseline build' : 'shipped build'
-  return d1LatencyMs > 0 ? `${name} with +${d1LatencyMs} ms per D1 round trip (bench-only simulated edge entry)` : name
+  const parts = [
+    ...(model.d1LatencyMs > 0 ? [`+${model.d1LatencyMs} ms per D1 round trip`] : []),
+    ...(model.kvLatencyMs !== null ? [`KV modelled as one ${model.kvLatencyMs} ms round trip per operation`] : []),
+  ]
+  return parts.length > 0 ? `${name} (bench-only edge-model entry: ${parts.join(', ')})` : name
 }
 
 /** Offline, no telemetry, and no local trace of every request (it costs about 30% of throughput). */
@@ -59,9 +76,9 @@ export function tempDir(prefix: string): string {
  * Bundles a worker exactly as `wrangler deploy` would (dry run, offline): the shipped entry, or
  * the bench-only entry whose pricing is the N+1 "before".
  */
-export async function buildBundle(build: Build, d1LatencyMs: number): Promise<{ dir: string; script: string }> {
+export async function buildBundle(build: Build, model: EdgeModel): Promise<{ dir: string; script: string }> {
   const dir = tempDir(`${build}-bundle`)
-  const entry = entryOf(build, d1LatencyMs)
+  const entry = entryOf(build, model)
   await runToEnd(process.execPath, [WRANGLER, 'deploy', ...entry, '--dry-run', '--outdir', dir], {
     env: wranglerEnv(),
     timeoutMs: 120_000,
@@ -72,16 +89,16 @@ export async function buildBundle(build: Build, d1LatencyMs: number): Promise<{ 
 }
 
 /** The built bundle in one workerd through Miniflare's API (see serve.ts). */
-export async function startMiniflare(build: Build, port: number, d1LatencyMs: number): Promise<Target> {
-  const bundle = await buildBundle(build, d1LatencyMs)
+export async function startMiniflare(build: Build, port: number, model: EdgeModel): Promise<Target> {
+  const bundle = await buildBundle(build, model)
   const persistDir = tempDir(`${build}-state`)
-  const serveOptions = { bundleDir: bundle.dir, script: bundle.script, port, persistDir, vars: varsOf(d1LatencyMs) }
+  const serveOptions = { bundleDir: bundle.dir, script: bundle.script, port, persistDir, vars: varsOf(model) }
   const server = spawnGroup(process.execPath, [SERVE, JSON.stringify(serveOptions)], { stdin: 'pipe', cwd: ROOT })
   const ready = await waitForLine(server.child, /^READY (.*)$/m, 90_000, server.output)
   const { url } = JSON.parse(ready) as { url: string }
   return {
     url: url.replace(/\/$/, ''),
-    description: `${describe(build, d1LatencyMs)}, bundled by wrangler deploy --dry-run, in one workerd via Miniflare's API, 127.0.0.1:${port}`,
+    description: `${describe(build, model)}, bundled by wrangler deploy --dry-run, in one workerd via Miniflare's API, 127.0.0.1:${port}`,
     stop: async () => {
       server.child.stdin?.end()
       await stopGroup(server.child)
@@ -94,7 +111,7 @@ export async function startWranglerDev(
   build: Build,
   port: number,
   inspectorPort: number,
-  d1LatencyMs: number,
+  model: EdgeModel,
 ): Promise<Target> {
   const persistDir = tempDir(`${build}-wrangler-state`)
   const local = ['--local', '--persist-to', persistDir]
@@ -109,8 +126,8 @@ export async function startWranglerDev(
     [WRANGLER, 'd1', 'execute', 'DB', ...local, '--command', 'UPDATE products SET stock = 1000000000'],
     { env, timeoutMs: 120_000 },
   )
-  const entry = entryOf(build, d1LatencyMs)
-  const vars = Object.entries(varsOf(d1LatencyMs)).flatMap(([k, v]) => ['--var', `${k}:${v}`])
+  const entry = entryOf(build, model)
+  const vars = Object.entries(varsOf(model)).flatMap(([k, v]) => ['--var', `${k}:${v}`])
   const server = spawnGroup(
     process.execPath,
     [
@@ -133,7 +150,7 @@ export async function startWranglerDev(
   await waitForHealth(url, 90_000, () => server.child.exitCode !== null, server.output)
   return {
     url,
-    description: `${describe(build, d1LatencyMs)} under wrangler dev (proxy worker + app workerd, X_LOCAL_OBSERVABILITY=false), 127.0.0.1:${port}`,
+    description: `${describe(build, model)} under wrangler dev (proxy worker + app workerd, X_LOCAL_OBSERVABILITY=false), 127.0.0.1:${port}`,
     stop: () => stopGroup(server.child),
   }
 }

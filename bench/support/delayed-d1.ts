@@ -61,24 +61,3 @@ class DelayedStatement {
 
 const unwrap = (statement: D1PreparedStatement): D1PreparedStatement =>
   statement instanceof DelayedStatement ? statement.inner : statement
-
-/**
- * A worker whose `env.DB` is a `delayedD1` of `LOAD_D1_DELAY_MS` (a var): the simulated edge for
- * the load test's bench-only builds. The wrapped env is built once per env object.
- */
-export function withD1Latency(handler: ExportedHandler<Env>): ExportedHandler<Env> {
-  const wrapped = new WeakMap<Env, Env>()
-  const fetch = handler.fetch
-  if (!fetch) throw new Error('withD1Latency() needs a worker with a fetch handler')
-  return {
-    fetch(request, env, ctx) {
-      let delayed = wrapped.get(env)
-      if (!delayed) {
-        const delayMs = Number((env as Env & { LOAD_D1_DELAY_MS?: string }).LOAD_D1_DELAY_MS ?? 0)
-        delayed = { ...env, DB: delayedD1(env.DB, delayMs) }
-        wrapped.set(env, delayed)
-      }
-      return fetch.call(handler, request, delayed, ctx)
-    },
-  }
-}

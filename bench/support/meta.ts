@@ -13,6 +13,8 @@ export interface BenchCaseMeta {
   kvOps: number
   cacheHits: number
   cacheMisses: number
+  /** D1's own SQL execution time of the request's write batch (`meta.duration`), round trip excluded. */
+  batchSqlMs: number
 }
 
 export interface BenchGroupMeta {

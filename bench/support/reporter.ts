@@ -108,7 +108,7 @@ function render(groups: readonly GroupResult[], facts: ReturnType<typeof runFact
     out.push('')
     const rows: (string | number)[][] = []
     for (const g of list) {
-      if (g.failure) rows.push([g.meta.label, 'FAILED', g.failure.split('\n')[0] ?? '', '', '', '', '', '', ''])
+      if (g.failure) rows.push([g.meta.label, 'FAILED', g.failure.split('\n')[0] ?? '', '', '', '', '', '', '', ''])
       const base = g.meta.baseline ? g.cases.find((c) => c.name === g.meta.baseline) : undefined
       for (const c of g.cases) {
         const m = g.meta.cases[c.name]
@@ -122,12 +122,24 @@ function render(groups: readonly GroupResult[], facts: ReturnType<typeof runFact
           m ? round1(m.d1RoundTrips) : '—',
           m ? ms(m.d1Ms) : '—',
           m ? `${round1(m.kvOps)}` : '—',
+          m && m.batchSqlMs > 0 ? ms(m.batchSqlMs) : '—',
         ])
       }
     }
     out.push(
       table(
-        ['cart', 'case', 'mean ms', 'p75 ms', 'samples', 'faster than before', 'D1 round trips', 'D1 ms', 'KV ops'],
+        [
+          'cart',
+          'case',
+          'mean ms',
+          'p75 ms',
+          'samples',
+          'faster than before',
+          'D1 round trips',
+          'D1 ms',
+          'KV ops',
+          'batch SQL ms',
+        ],
         rows,
       ),
     )
@@ -136,7 +148,9 @@ function render(groups: readonly GroupResult[], facts: ReturnType<typeof runFact
   out.push(
     '`D1 round trips`, `D1 ms` and `KV ops` are per request, averaged, as the worker reported them in ' +
       '`Server-Timing` (KV write-backs after the response are not request-path operations and are not counted). ' +
-      "`faster than before` is the N+1 baseline's mean divided by the case's mean, in the same comparison.",
+      "`faster than before` is the N+1 baseline's mean divided by the case's mean, in the same comparison. " +
+      "`batch SQL ms` is D1's own execution time of the order's write batch (`meta.duration` summed over its " +
+      'statements, round trip excluded): how long the database is busy with one order.',
   )
   out.push('')
   return out.join('\n')
