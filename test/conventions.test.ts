@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import worker from '../src/index'
 import { api, BASE, expectProblem, postJson } from './helpers'
 
@@ -21,6 +21,7 @@ describe('X-Request-Id', () => {
   )
 
   it('is on the generic 500 of a misconfigured deployment, which leaks nothing', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     const ctx = createExecutionContext()
     const res = await worker.fetch(
       new Request(`${BASE}/api/products`, { headers: { 'X-Request-Id': 'cfg-check-1' } }),
@@ -31,6 +32,16 @@ describe('X-Request-Id', () => {
     expect(res.headers.get('X-Request-Id')).toBe('cfg-check-1')
     const problem = await expectProblem(res, 500)
     expect(JSON.stringify(problem)).not.toContain('STORE_CURRENCY')
+    // The reason goes to the log, with the request id, for the operator.
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)))
+    logged.mockRestore()
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        event: 'unhandled_error',
+        requestId: 'cfg-check-1',
+        error: expect.stringContaining('STORE_CURRENCY'),
+      }),
+    )
   })
 
   it('is on error responses too', async () => {
