@@ -200,6 +200,12 @@ function compareSection(baseline: TargetRun, app: TargetRun, options: LoadOption
       appAtBreaking ? ratio(breaking.latency.p99 / appAtBreaking.latency.p99) : 'n/a',
     ])
     rows.push([
+      `p99 as sent at ${breaking.rate} req/s, queueing excluded (ms)`,
+      ms(breaking.service.p99),
+      appAtBreaking ? ms(appAtBreaking.service.p99) : 'not measured',
+      appAtBreaking ? ratio(breaking.service.p99 / appAtBreaking.service.p99) : 'n/a',
+    ])
+    rows.push([
       `achieved rate at ${breaking.rate} req/s`,
       rate(breaking.drive.achievedRate),
       appAtBreaking ? rate(appAtBreaking.drive.achievedRate) : 'not measured',
