@@ -47,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const passed = opts.findMax
     ? !unexpected && judged.every((r) => r.maxHeld !== null)
     : judged.every((r) => r.steps.every((s) => s.held))
-  const command = `npm run load -- ${argv.join(' ')}`.trim()
+  const command = argv.length === 0 ? 'npm run load' : `npm run load -- ${argv.join(' ')}`
   const markdown = renderReport(opts, runs, facts, passed, command)
   if (opts.out === '-') {
     console.log(`\n${markdown}`)
