@@ -107,6 +107,39 @@ describe('stale cached prices are never charged', () => {
     expect(await state()).toEqual(before)
   })
 
+  it('writes cold prices back to KV only after the order batch, never competing with it', async () => {
+    const events: string[] = []
+    const kv = new Proxy(env.PRICES, {
+      get(target, prop) {
+        if (prop === 'put') {
+          return (...args: Parameters<KVNamespace['put']>) => {
+            events.push('kv.put')
+            return target.put(...args)
+          }
+        }
+        const value = Reflect.get(target, prop)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const db = recordingD1(env.DB, () => {
+      events.push('d1.batch')
+    })
+    const res = await postWorker(
+      '/api/orders',
+      {
+        items: [
+          { productId: 'A', quantity: 1 },
+          { productId: 'B', quantity: 1 },
+        ],
+      },
+      {},
+      { DB: db.binding, PRICES: kv },
+    )
+    expect(res.status).toBe(201)
+    expect(events).toEqual(['d1.batch', 'kv.put', 'kv.put'])
+    expect(await env.PRICES.get(priceKey('B'), 'json')).toMatchObject({ id: 'B', priceCents: 2000 })
+  })
+
   it('ignores a KV value of the wrong shape and prices from D1', async () => {
     await env.PRICES.put(priceKey('A'), JSON.stringify({ id: 'A', priceCents: '1' }))
     const res = await postWorker('/api/cart/quote', { items: [{ productId: 'A', quantity: 1 }] })

@@ -35,6 +35,8 @@ export interface PriceCacheOptions {
  */
 export class PriceCache {
   private readonly memory: MemoryTier<PriceEntry>
+  /** Fresh values read from D1 in this request, written to KV once the response is ready. */
+  private readonly deferred = new Map<string, PriceEntry>()
 
   constructor(private readonly options: PriceCacheOptions) {
     this.memory = options.memory ?? isolatePriceTier
@@ -69,10 +71,22 @@ export class PriceCache {
     return { found, misses }
   }
 
-  /** Remembers fresh values in this isolate at once and writes them to KV after the response. */
+  /**
+   * Remembers fresh values in this isolate at once; their KV writes wait for `flushDeferredWrites`
+   * (called when the response is ready), so they never compete with the request's own D1 batch.
+   */
   refreshInBackground(entries: readonly PriceEntry[]): void {
-    if (entries.length === 0) return
-    for (const entry of entries) this.memory.set(entry.id, entry)
+    for (const entry of entries) {
+      this.memory.set(entry.id, entry)
+      this.deferred.set(entry.id, entry)
+    }
+  }
+
+  /** Hands the deferred KV writes to `waitUntil`: they run after the response is sent. */
+  flushDeferredWrites(): void {
+    if (this.deferred.size === 0) return
+    const entries = [...this.deferred.values()]
+    this.deferred.clear()
     this.options.waitUntil(this.writeAll(entries))
   }
 

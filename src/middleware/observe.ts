@@ -28,6 +28,7 @@ export function observe(options: AppOptions = {}): MiddlewareHandler<AppEnv> {
     await next()
 
     const { meter, config, log } = deps
+    deps.prices.flushDeferredWrites()
     c.header('X-Request-Id', requestId)
     if (config.serverTiming && c.req.path.startsWith('/api/')) c.header('Server-Timing', serverTiming(meter))
 
