@@ -16,7 +16,7 @@ export const VARIANTS = {
   cold: 'shipped path, both cache tiers empty: KV bulk read (all miss), one IN-list query, write-back to KV',
   'cold-kv-deferred':
     'as `cold`, but the KV write-backs run after the timed request, as in production where KV is a separate ' +
-    'service; locally they share workerd with D1 and delay the order batch',
+    'service; locally they run in the same workerd thread, after the order batch but before the response is handed back',
   'kv-warm': 'shipped path in a new isolate: in-isolate tier empty, every price in KV, no D1 read for prices',
   warm: 'shipped path, every price in the in-isolate tier: no KV and no D1 read for prices',
 } as const
