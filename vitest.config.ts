@@ -1,23 +1,18 @@
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { sharedTestBindings } from './vitest.workers'
 
 /** Must match test/helpers.ts ADMIN_TOKEN_FOR_TESTS. */
 const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 
 export default defineConfig(async () => {
-  const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
-  const seedSql = readFileSync(path.join(import.meta.dirname, 'src/db/seed.sql'), 'utf8')
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
-            TEST_MIGRATIONS: migrations,
-            TEST_SEED_SQL: seedSql,
-            LOG_LEVEL: 'warn',
+            ...(await sharedTestBindings()),
             // The admin secret of the test runtime (tests that need "no token" pass their own env).
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
           },
